@@ -1,0 +1,126 @@
+"""Run every stage of the analysis through the file cache and write the `run` outputs."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.cache import cached_stage, source_fingerprint, stage_key
+from analysis.dataset import Dataset, load_dataset
+from analysis.explain import Explanation, explain_model
+from analysis.export import export_offers
+from analysis.modelling import ModelResult, fit_model
+from analysis.offers import build_offers
+from analysis.segments import Segments, build_segments
+
+# The source files each cached stage depends on; editing one of them
+# recomputes that stage and the stages after it, and nothing else.
+DATA_SOURCES = (
+    "config.py", "errors.py", "reading.py", "schema.py", "validation.py",
+    "aliases.py", "cleaning.py", "features.py", "dataset.py",
+)
+MODEL_SOURCES = ("modelling.py", "candidates.py", "nested_cv.py", "calibration_metrics.py", "persistence.py")
+EXPLAIN_SOURCES = ("explain.py",)
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the report shows, for one data folder."""
+
+    dataset: Dataset
+    model: ModelResult
+    explanation: Explanation
+    segments: Segments
+    offers: pd.DataFrame
+
+
+def _write_outputs(results: Results, out_dir: Path) -> None:
+    """Write the run outputs next to ``out_dir`` first, then move them in, file by file.
+
+    A failure while writing leaves the previous outputs as they were.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".run-") as tmp:
+        staging = Path(tmp)
+        results.model.save(staging)
+        export_offers(results.offers, staging)
+        for path in staging.iterdir():
+            target = out_dir / path.name
+            if path.is_dir():
+                if target.exists():
+                    shutil.rmtree(target)
+                shutil.copytree(path, target)
+            else:
+                path.replace(target)
+
+
+def run_pipeline(
+    data_dir: Path = config.DEFAULT_DATA_DIR,
+    out_dir: Path | None = None,
+    *,
+    budget: int | None = None,
+    cache_dir: Path = config.DEFAULT_CACHE_DIR,
+    random_state: int = config.RANDOM_STATE,
+    verbose: int = 1,
+) -> Results:
+    """Load the data, fit or reuse the model and SHAP values, and build segments and offers.
+
+    Parameters
+    ----------
+    data_dir
+        Folder with the four files of the store.
+    out_dir
+        Where to write `metrics.json`, `scores.csv`, the model and the offers;
+        nothing is written when None.
+    budget
+        How many customers the store can treat; None keeps every customer at risk.
+    cache_dir
+        Folder of the stage cache.
+    random_state
+        Seed of every random step.
+    verbose
+        0 prints nothing; 1 prints the stages and the candidates' progress.
+    """
+    dataset = load_dataset(data_dir, verbose=verbose)
+
+    model_key = stage_key(
+        dataset.data_hash, source_fingerprint(DATA_SOURCES + MODEL_SOURCES), random_state
+    )
+    model = cached_stage(
+        "model",
+        model_key,
+        lambda: fit_model(dataset, random_state=random_state, verbose=verbose),
+        ModelResult,
+        cache_dir=cache_dir,
+        verbose=verbose,
+    )
+
+    shap_key = stage_key(model_key, source_fingerprint(EXPLAIN_SOURCES))
+    explanation = cached_stage(
+        "shap",
+        shap_key,
+        lambda: explain_model(
+            model.final_model, dataset.features, random_state=random_state, verbose=verbose
+        ),
+        Explanation,
+        cache_dir=cache_dir,
+        verbose=verbose,
+    )
+
+    segments = build_segments(model.oof_proba, dataset.profit)
+    offers = build_offers(
+        model.oof_proba, dataset.profit, dataset.customers, explanation, segments, budget=budget
+    )
+    results = Results(dataset, model, explanation, segments, offers)
+
+    if out_dir is not None:
+        _write_outputs(results, Path(out_dir))
+        if verbose:
+            print(f"Результаты записаны в {out_dir}", file=sys.stderr)
+    return results
