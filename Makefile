@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: report test bench clean
+.PHONY: report test bench clean lock
 
 # The stamp is newer than the lock once the locked packages are installed,
 # so a second run reuses the environment.
@@ -37,3 +37,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _site .cache $(OUT) downloads assets/vega-bundle.js
+
+# Re-resolve the dependencies of pyproject.toml in a fresh environment and pin them.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check ".[test]"
+	{ echo "# Exact versions installed by 'make report' and 'make test' (pip freeze of the tested environment)."; \
+	  echo "# Regenerate: make lock"; \
+	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -v -E '^(pip|analysis)=='; } > requirements.lock
+	rm -rf .lock-venv

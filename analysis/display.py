@@ -108,3 +108,14 @@ def chart_html(chart: alt.TopLevelMixin) -> str:
 def show_chart(chart: alt.TopLevelMixin) -> None:
     """Display an altair chart without any request to a CDN."""
     display(_raw_html_block(_bundle_script_tag() + chart_html(chart)))
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Format a number the Russian way: «12 345,6» (no-break space, decimal comma)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def format_percent(share: float, decimals: int = 1) -> str:
+    """Format a share of 1 as a Russian percentage: 0.381 -> «38,1 %»."""
+    return format_number(100 * share, decimals) + "\u00a0%"

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis import config
 from analysis.cache import cached_stage, source_fingerprint, stage_key
 from analysis.dataset import Dataset, load_dataset
+from analysis.eda import Exploration, explore
 from analysis.explain import Explanation, explain_model
 from analysis.export import export_offers
 from analysis.modelling import ModelResult, fit_model
@@ -34,6 +35,7 @@ class Results:
     """Everything the report shows, for one data folder."""
 
     dataset: Dataset
+    exploration: Exploration
     model: ModelResult
     explanation: Explanation
     segments: Segments
@@ -89,6 +91,15 @@ def run_pipeline(
     """
     dataset = load_dataset(data_dir, verbose=verbose)
 
+    exploration = cached_stage(
+        "eda",
+        stage_key(dataset.data_hash, source_fingerprint(DATA_SOURCES + ("eda.py",))),
+        lambda: explore(dataset),
+        Exploration,
+        cache_dir=cache_dir,
+        verbose=verbose,
+    )
+
     model_key = stage_key(
         dataset.data_hash, source_fingerprint(DATA_SOURCES + MODEL_SOURCES), random_state
     )
@@ -117,7 +128,7 @@ def run_pipeline(
     offers = build_offers(
         model.oof_proba, dataset.profit, dataset.customers, explanation, segments, budget=budget
     )
-    results = Results(dataset, model, explanation, segments, offers)
+    results = Results(dataset, exploration, model, explanation, segments, offers)
 
     if out_dir is not None:
         _write_outputs(results, Path(out_dir))
