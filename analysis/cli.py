@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from analysis import config
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, DataQualityWarning
 
 EXIT_INPUT_ERROR = 2
 
@@ -80,6 +81,8 @@ def _run_command(args: argparse.Namespace) -> None:
     if args.command == "validate":
         from analysis.dataset import describe_dataset, load_dataset
 
+        # describe_dataset lists the data warnings itself.
+        warnings.simplefilter("ignore", DataQualityWarning)
         dataset = load_dataset(args.data, verbose=args.verbose)
         print(describe_dataset(dataset))
 
@@ -99,11 +102,18 @@ def _run_command(args: argparse.Namespace) -> None:
         render_site(args.project, data_dir=args.data, verbose=args.verbose)
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    # Users need the message, not the source line that issued it.
+    print(f"Предупреждение: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the process exit code."""
     args = build_parser().parse_args(argv)
     try:
-        _run_command(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _print_warning
+            _run_command(args)
     except AnalysisError as error:
         print(f"Ошибка: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR
