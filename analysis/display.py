@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ RU_FORMAT_LOCALE = {
 }
 
 _pages_with_bundle: set[Path] = set()
+
+# great-tables wraps a table without an id in `<div id="...">` with ten random letters.
+_GT_RANDOM_ID = re.compile(r'\s*<div id="([a-z]{10})"')
 
 # Characters that Markdown reads as emphasis, links, code, headings or tables.
 _MARKDOWN_SPECIAL = "\\`*_[]#|"
@@ -66,10 +70,25 @@ def escape(value: Any) -> str:
     return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in text)
 
 
+def table_html(table: GT) -> str:
+    """Return the table's HTML with Quarto's table processing turned off and a stable id.
+
+    great-tables gives each table a random id unless one is set; the id is
+    replaced by a hash of the table, so rebuilding an unchanged page gives the
+    same HTML.
+    """
+    fragment = table.tab_options(quarto_disable_processing=True).as_raw_html()
+    match = _GT_RANDOM_ID.match(fragment)
+    if match is None:
+        return fragment
+    random_id = match.group(1)
+    stable_id = "gt-" + hashlib.sha256(fragment.replace(random_id, "").encode()).hexdigest()[:10]
+    return fragment.replace(random_id, stable_id)
+
+
 def show_table(table: GT) -> None:
-    """Display a great-tables table with Quarto's table processing turned off."""
-    table = table.tab_options(quarto_disable_processing=True)
-    display(_raw_html_block(table.as_raw_html()))
+    """Display a great-tables table (see `table_html`)."""
+    display(_raw_html_block(table_html(table)))
 
 
 def _project_root(page_dir: Path) -> Path:

@@ -167,3 +167,11 @@ def test_render_site_reuses_executed_pages(tmp_path):
 
     assert len(cached) == 2
     assert [path.stat().st_mtime_ns for path in cached] == stamps
+
+
+@pytest.mark.parametrize("page", ["index.html", "chapters/page.html"])
+def test_render_site_page_matches_snapshot(built_site, page):
+    from test_display import assert_snapshot
+
+    html = (built_site / page).read_text(encoding="utf-8")
+    assert_snapshot("render-" + page.replace("/", "-"), html)

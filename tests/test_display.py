@@ -1,0 +1,90 @@
+"""Tests of the page output helpers shared by both renderers."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pypandoc
+import pytest
+from great_tables import GT
+
+from analysis import display
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def assert_snapshot(name: str, text: str) -> None:
+    """Compare ``text`` with the stored snapshot; UPDATE_SNAPSHOTS=1 rewrites it."""
+    path = SNAPSHOTS / name
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; rerun with UPDATE_SNAPSHOTS=1 if intended"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (0, 0, "0"),
+        (1300, 0, "1\u00a0300"),
+        (1234567.891, 2, "1\u00a0234\u00a0567,89"),
+        (0.9134, 3, "0,913"),
+        (-5.5, 1, "-5,5"),
+    ],
+)
+def test_format_number_russian_style(value, decimals, expected):
+    assert display.format_number(value, decimals) == expected
+
+
+@pytest.mark.parametrize(("share", "expected"), [(0.381, "38,1\u00a0%"), (1, "100,0\u00a0%"), (0, "0,0\u00a0%")])
+def test_format_percent_russian_style(share, expected):
+    assert display.format_percent(share) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "forbidden_tag"),
+    [
+        ("<img src=x onerror=alert(1)>", "<img"),
+        ("<script>alert(1)</script>", "<script"),
+        ("**жирный**", "<strong>"),
+        ("_курсив_", "<em>"),
+        ("[ссылка](http://example.com)", "<a "),
+        ("`код`", "<code>"),
+        ("# заголовок", "<h1"),
+    ],
+)
+def test_escape_shows_markup_as_text(value, forbidden_tag):
+    html = pypandoc.convert_text(display.escape(value), "html5", format="markdown")
+
+    assert forbidden_tag not in html
+    assert value.strip("#_*` ")[:4] in html or "&lt;" in html
+
+
+def test_table_html_is_stable_and_unprocessed():
+    frame = pd.DataFrame({"Сумма": [1234.5, 0.25], "Категория": ["<b>x</b>", "Товары для детей"]})
+    first = display.table_html(GT(frame).fmt_number("Сумма", decimals=2, locale="ru"))
+    second = display.table_html(GT(frame).fmt_number("Сумма", decimals=2, locale="ru"))
+
+    assert first == second
+    assert 'data-quarto-disable-processing="true"' in first
+    assert "&lt;b&gt;x&lt;/b&gt;" in first
+    assert_snapshot("table.html", first)
+
+
+def test_chart_html_loads_nothing_remote():
+    frame = pd.DataFrame({"x": ["а", "б"], "y": [1000.5, 2]})
+    fragment = display.chart_html(alt.Chart(frame).mark_bar().encode(x="x", y="y"))
+
+    assert re.search(r"https?://(?!vega\.github\.io/schema)", fragment) is None
+    assert "vegaEmbed(" in fragment
+    assert '"decimal": ","' in fragment
+
+
+def test_chart_html_escapes_closing_script_tag():
+    frame = pd.DataFrame({"x": ["</script><script>alert(1)</script>"], "y": [1]})
+    fragment = display.chart_html(alt.Chart(frame).mark_bar().encode(x="x", y="y"))
+
+    assert fragment.count("</script>") == 1
