@@ -27,7 +27,7 @@ DATA_SOURCES = (
     "aliases.py", "cleaning.py", "features.py", "dataset.py",
 )
 MODEL_SOURCES = ("modelling.py", "candidates.py", "nested_cv.py", "calibration_metrics.py", "persistence.py")
-EXPLAIN_SOURCES = ("explain.py",)
+EXPLAIN_SOURCES = ("explain.py", "permutation_shap.py", "shap_background.py", "svm_speedup.py")
 
 
 @dataclass(frozen=True)
