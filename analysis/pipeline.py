@@ -26,7 +26,10 @@ DATA_SOURCES = (
     "config.py", "errors.py", "reading.py", "schema.py", "validation.py",
     "aliases.py", "cleaning.py", "features.py", "dataset.py",
 )
-MODEL_SOURCES = ("modelling.py", "candidates.py", "nested_cv.py", "calibration_metrics.py", "persistence.py")
+MODEL_SOURCES = (
+    "modelling.py", "candidates.py", "selection.py", "nested_cv.py", "model_summary.py",
+    "calibration_metrics.py", "persistence.py",
+)
 EXPLAIN_SOURCES = ("explain.py", "permutation_shap.py", "shap_background.py", "svm_speedup.py")
 
 
