@@ -22,7 +22,7 @@ report: $(STAMP)
 	$(PY) -m analysis run --data "$(DATA)" --out $(OUT)
 	@rm -rf downloads && mkdir -p downloads
 	@cp $(OUT)/offers.xlsx $(OUT)/offers.csv $(OUT)/scores.csv $(OUT)/metrics.json downloads/
-	$(PY) -m analysis.render.assets
+	$(PY) -m analysis render --assets-only
 	@if command -v quarto >/dev/null 2>&1; then \
 		ANALYSIS_DATA="$(abspath $(DATA))" QUARTO_PYTHON="$(abspath $(PY))" quarto render; \
 	else \

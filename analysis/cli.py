@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=config.PROJECT_ROOT,
         help="папка проекта Quarto (по умолчанию корень репозитория)",
     )
+    render.add_argument(
+        "--assets-only",
+        action="store_true",
+        help="только записать локальный JavaScript графиков (нужен и для quarto render)",
+    )
     return parser
 
 
@@ -98,8 +103,12 @@ def _run_command(args: argparse.Namespace) -> None:
 
     elif args.command == "render":
         from analysis.render import render_site
+        from analysis.render.assets import ensure_vega_bundle
 
-        render_site(args.project, data_dir=args.data, verbose=args.verbose)
+        if args.assets_only:
+            ensure_vega_bundle(args.project)
+        else:
+            render_site(args.project, data_dir=args.data, verbose=args.verbose)
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:

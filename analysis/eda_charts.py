@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis.features import FEATURE_LABELS
@@ -30,18 +31,47 @@ def class_balance_chart(target: pd.Series) -> alt.Chart:
     )
 
 
-def distributions_chart(features: pd.DataFrame, target: pd.Series, columns: list[str]) -> alt.FacetChart:
-    """Histograms of numeric features, one panel per feature, the two classes overlaid."""
-    frame = features[columns].rename(columns=FEATURE_LABELS)
-    frame["Активность"] = _class_labels(target)
-    long = frame.melt(id_vars="Активность", var_name="Признак", value_name="Значение")
+def _histograms(features: pd.DataFrame, target: pd.Series, columns: list[str], bins: int) -> pd.DataFrame:
+    """Count customers per bin, feature and class; the edges are shared by both classes."""
+    labels = _class_labels(target)
+    rows = []
+    for column in columns:
+        values = features[column].to_numpy(dtype=float)
+        edges = np.histogram_bin_edges(values, bins=bins)
+        for label in labels.unique():
+            counts, _ = np.histogram(values[(labels == label).to_numpy()], bins=edges)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "Признак": FEATURE_LABELS.get(column, column),
+                        "Активность": label,
+                        "от": edges[:-1],
+                        "до": edges[1:],
+                        "Клиентов": counts,
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def distributions_chart(
+    features: pd.DataFrame, target: pd.Series, columns: list[str], bins: int = 20
+) -> alt.FacetChart:
+    """Histograms of numeric features, one panel per feature, the two classes overlaid.
+
+    The counts are computed here, so the page carries a few hundred bars
+    instead of every customer's values.
+    """
+    histograms = _histograms(features, target, columns, bins)
     return (
-        alt.Chart(long)
+        alt.Chart(histograms)
         .mark_bar(opacity=0.55)
         .encode(
-            x=alt.X("Значение:Q", bin=alt.Bin(maxbins=20), title=None),
-            y=alt.Y("count():Q", stack=None, title="клиентов"),
+            x=alt.X("от:Q", title=None),
+            x2="до:Q",
+            y=alt.Y("Клиентов:Q", stack=None, title="клиентов"),
             color=alt.Color("Активность:N", scale=CLASS_COLORS, legend=alt.Legend(orient="top")),
+            tooltip=["Признак", "Активность", "от", "до", "Клиентов"],
         )
         .properties(width=150, height=110)
         .facet(facet=alt.Facet("Признак:N", title=None), columns=2)

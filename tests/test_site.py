@@ -104,7 +104,7 @@ def test_site_page_works_in_browser(browser, served_site, page, viewport):
     assert screenshot.stat().st_size > 0
 
 
-def test_site_index_has_charts_and_tables(site):
+def test_site_pages_have_charts_and_tables(site):
     chapters_with_charts = [
         page for page in PAGES if 'class="altair-chart"' in (site / page).read_text(encoding="utf-8")
     ]

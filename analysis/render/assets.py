@@ -21,8 +21,3 @@ def ensure_vega_bundle(project_dir: Path) -> Path:
         tmp.replace(path)
     return path
 
-
-if __name__ == "__main__":
-    from analysis import config
-
-    ensure_vega_bundle(config.PROJECT_ROOT)

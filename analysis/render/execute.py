@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,9 @@ from analysis.render.errors import RenderError
 from analysis.render.qmd import CodeCell, QmdPage
 
 CELL_TIMEOUT_S = 600
+
+# Colour codes of IPython tracebacks; the message goes to a terminal or a log file.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def execute_page(page: QmdPage, env: dict[str, str]) -> nbformat.NotebookNode:
@@ -45,6 +49,8 @@ def execute_page(page: QmdPage, env: dict[str, str]) -> nbformat.NotebookNode:
         notebook,
         timeout=CELL_TIMEOUT_S,
         kernel_name="python3",
+        # The kernel's start-up notes (such as its TCP transport warning) are not the page's output.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(page.path.parent)}},
     )
     saved_env = os.environ.copy()
@@ -52,7 +58,8 @@ def execute_page(page: QmdPage, env: dict[str, str]) -> nbformat.NotebookNode:
     try:
         client.execute()
     except CellExecutionError as error:
-        raise RenderError(f"Страница {page.path.name}: ячейка завершилась с ошибкой.\n{error}") from None
+        message = _ANSI_ESCAPE.sub("", str(error))
+        raise RenderError(f"Страница {page.path.name}: ячейка завершилась с ошибкой.\n{message}") from None
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
