@@ -115,8 +115,9 @@ def chart_html(chart: alt.TopLevelMixin) -> str:
     spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True)
     chart_id = "vega-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
     options = {"actions": False, "renderer": "svg", "formatLocale": RU_FORMAT_LOCALE}
-    # "</" inside a script element would close it early.
-    spec_js = spec_json.replace("</", "<\\/")
+    # Labels from the data may hold markup; as \u escapes inside the script they
+    # stay the same strings for vega but can never close the script element.
+    spec_js = spec_json.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return (
         f'<div id="{chart_id}" class="altair-chart" style="width:100%"></div>\n'
         f"<script>vegaEmbed('#{chart_id}', {spec_js}, {json.dumps(options)})"
@@ -130,9 +131,9 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """Format a number the Russian way: «12 345,6» (no-break space, decimal comma)."""
+    """Format a number the Russian way: «12 345,6», «−5» (no-break space, decimal comma, minus sign)."""
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
 
 
 def format_percent(share: float, decimals: int = 1) -> str:

@@ -15,6 +15,11 @@ def report_data_dir() -> Path:
     return Path(os.environ.get(config.DATA_DIR_ENV, config.DEFAULT_DATA_DIR)).resolve()
 
 
+def report_cache_dir() -> Path:
+    """Return the stage cache of the report: `$ANALYSIS_CACHE`, or `.cache/` of the project."""
+    return Path(os.environ.get(config.CACHE_DIR_ENV, config.DEFAULT_CACHE_DIR)).resolve()
+
+
 @functools.cache
 def load_results() -> Results:
     """Return the results for the report's data folder, from the cache when they are there.
@@ -22,4 +27,4 @@ def load_results() -> Results:
     `make report` runs the pipeline before rendering, so in a chapter this only
     reads files. Called again in the same kernel, it returns the same object.
     """
-    return run_pipeline(report_data_dir(), out_dir=None, verbose=0)
+    return run_pipeline(report_data_dir(), out_dir=None, cache_dir=report_cache_dir(), verbose=0)

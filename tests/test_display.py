@@ -32,7 +32,7 @@ def assert_snapshot(name: str, text: str) -> None:
         (1300, 0, "1\u00a0300"),
         (1234567.891, 2, "1\u00a0234\u00a0567,89"),
         (0.9134, 3, "0,913"),
-        (-5.5, 1, "-5,5"),
+        (-5.5, 1, "\u22125,5"),
     ],
 )
 def test_format_number_russian_style(value, decimals, expected):
@@ -88,3 +88,4 @@ def test_chart_html_escapes_closing_script_tag():
     fragment = display.chart_html(alt.Chart(frame).mark_bar().encode(x="x", y="y"))
 
     assert fragment.count("</script>") == 1
+    assert "<script>alert" not in fragment
