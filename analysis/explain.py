@@ -31,9 +31,11 @@ class Explanation:
     values : pandas.DataFrame
         SHAP values, customers (index ``id``) by features, in units of the
         probability of decline; a positive value raises the probability.
-    base_value : float
+    base_value : float or pandas.Series
         Model's mean probability over the background; for every customer
-        ``values.sum(axis=1) + base_value == output`` up to rounding.
+        ``values.sum(axis=1) + base_value == output`` up to rounding. A Series
+        by ``id`` when customers were explained by different models (see
+        `analysis.explain_oof`).
     feature_values : pandas.DataFrame
         The explained customers' raw feature values, same index and columns.
     output : pandas.Series
@@ -43,7 +45,7 @@ class Explanation:
     """
 
     values: pd.DataFrame
-    base_value: float
+    base_value: float | pd.Series
     feature_values: pd.DataFrame
     output: pd.Series
     settings: dict[str, Any] = field(default_factory=dict)
@@ -82,8 +84,10 @@ class Explanation:
         self.values.to_csv(directory / "shap_values.csv", float_format="%.17g")
         self.feature_values.to_csv(directory / "shap_feature_values.csv", float_format="%.17g")
         self.output.to_csv(directory / "shap_output.csv", float_format="%.17g")
+        if isinstance(self.base_value, pd.Series):
+            self.base_value.rename("base_value").to_csv(directory / "shap_base_values.csv", float_format="%.17g")
         meta = {
-            "base_value": self.base_value,
+            "base_value": float(np.mean(self.base_value)),
             "settings": self.settings,
             "feature_dtypes": {column: str(dtype) for column, dtype in self.feature_values.dtypes.items()},
         }
@@ -103,7 +107,10 @@ class Explanation:
             na_values={c: [""] for c in dtypes if c not in text_columns},
         ).astype(dtypes)
         output = pd.read_csv(directory / "shap_output.csv", index_col=0).iloc[:, 0]
-        return cls(values, float(meta["base_value"]), feature_values, output, meta["settings"])
+        base_value: float | pd.Series = float(meta["base_value"])
+        if (directory / "shap_base_values.csv").is_file():
+            base_value = pd.read_csv(directory / "shap_base_values.csv", index_col=0).iloc[:, 0]
+        return cls(values, base_value, feature_values, output, meta["settings"])
 
 
 def _is_numeric_dtype_name(name: str) -> bool:

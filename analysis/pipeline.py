@@ -14,7 +14,8 @@ from analysis import config
 from analysis.cache import cached_stage, source_fingerprint, stage_key
 from analysis.dataset import Dataset, load_dataset
 from analysis.eda import Exploration, explore
-from analysis.explain import Explanation, explain_model
+from analysis.explain import Explanation
+from analysis.explain_oof import explain_out_of_fold
 from analysis.export import export_offers
 from analysis.modelling import ModelResult, fit_model
 from analysis.offers import build_offers
@@ -30,7 +31,9 @@ MODEL_SOURCES = (
     "modelling.py", "candidates.py", "selection.py", "nested_cv.py", "model_summary.py",
     "calibration_metrics.py", "persistence.py",
 )
-EXPLAIN_SOURCES = ("explain.py", "permutation_shap.py", "shap_background.py", "svm_speedup.py")
+EXPLAIN_SOURCES = (
+    "explain.py", "explain_oof.py", "permutation_shap.py", "shap_background.py", "svm_speedup.py",
+)
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,8 @@ def run_pipeline(
     explanation = cached_stage(
         "shap",
         shap_key,
-        lambda: explain_model(
-            model.final_model, dataset.features, random_state=random_state, verbose=verbose
+        lambda: explain_out_of_fold(
+            model.final_model, dataset.features, dataset.target, random_state=random_state, verbose=verbose
         ),
         Explanation,
         cache_dir=cache_dir,

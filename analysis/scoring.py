@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
@@ -15,6 +16,10 @@ from analysis.dataset import load_dataset
 from analysis.errors import AnalysisError, format_listed
 from analysis.model_summary import PROBABILITY_COLUMN
 from analysis.persistence import atomic_output, load_model
+
+# Customers per predict_proba call: a k-NN model builds a rows × training-customers
+# distance matrix, so one call on a million customers would need gigabytes.
+SCORING_CHUNK_ROWS = 100_000
 
 
 class FeatureMismatchError(AnalysisError):
@@ -70,7 +75,12 @@ def score_customers(model_path: str | Path, data_dir: str | Path, *, verbose: in
         # Unseen categories are reported above in Russian; the encoder's
         # English warning about them would only repeat it.
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-        proba = loaded.model.predict_proba(features)[:, 1]
+        proba = np.empty(len(features))
+        for start in range(0, len(features), SCORING_CHUNK_ROWS):
+            stop = start + SCORING_CHUNK_ROWS
+            proba[start:stop] = loaded.model.predict_proba(features.iloc[start:stop])[:, 1]
+            if len(features) > SCORING_CHUNK_ROWS:
+                _say(verbose, f"Оценено клиентов: {min(stop, len(features))} из {len(features)}.")
     _say(verbose, f"Оценено клиентов: {len(features)}.")
     return pd.DataFrame({config.ID_COLUMN: features.index.to_numpy(), PROBABILITY_COLUMN: proba})
 

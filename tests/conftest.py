@@ -80,3 +80,20 @@ def raw_data_dir(tmp_path: _RawPath) -> _RawPath:
 
 
 # --- End of the data-layer fixtures. ---
+
+
+# --- headless Chromium, shared by every browser test --------------------------------------
+
+
+@_raw_pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session: Playwright's sync API allows one running instance per thread."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    playwright_api = _raw_pytest.importorskip("playwright.sync_api")
+    if not _RawPath(CHROMIUM).exists():
+        _raw_pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

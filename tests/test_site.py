@@ -16,7 +16,7 @@ from analysis.pipeline import run_pipeline
 from analysis.render import render_site
 from analysis.render.project import read_project
 
-from browser import CHROMIUM, CHROMIUM_ARGS, check_page, serve_directory
+from browser import check_page, serve_directory
 
 SCREENSHOT_DIR = config.PROJECT_ROOT / "test-output" / "screenshots"
 VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
@@ -71,17 +71,6 @@ def test_site_offers_downloads(site):
     for name in ("offers.xlsx", "offers.csv"):
         assert (site / "downloads" / name).stat().st_size > 0
     assert 'href="downloads/offers.xlsx"' in (site / "index.html").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

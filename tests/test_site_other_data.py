@@ -12,7 +12,7 @@ from analysis.pipeline import run_pipeline
 from analysis.render import render_site
 from analysis.synthetic import generate_store_data
 
-from browser import CHROMIUM, CHROMIUM_ARGS, check_page, serve_directory
+from browser import check_page, serve_directory
 
 HOSTILE_CATEGORY = "<img src=x onerror=alert(1)>"
 N_CUSTOMERS = 400
@@ -53,13 +53,10 @@ def test_other_data_site_escapes_html_labels(other_site):
     assert shown, "the hostile label should be shown as text somewhere"
 
 
-def test_other_data_site_runs_no_injected_script(other_site):
-    playwright_api = pytest.importorskip("playwright.sync_api")
+def test_other_data_site_runs_no_injected_script(other_site, browser):
     pages = ["index.html", *[f"chapters/{page.name}" for page in sorted((other_site / "chapters").glob("*.html"))]]
-    with serve_directory(other_site) as base_url, playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serve_directory(other_site) as base_url:
         reports = [check_page(browser, f"{base_url}/{page}", width=1280, height=800) for page in pages]
-        browser.close()
 
     for report in reports:
         assert report.alert_dialogs == [], report.url
