@@ -58,6 +58,7 @@ def stage_key(*parts: object) -> str:
 
 def cached_stage(
     name: str,
+    title: str,
     key: str,
     compute: Callable[[], T],
     result_type: type[T],
@@ -67,6 +68,9 @@ def cached_stage(
 ) -> T:
     """Return the stage result from the cache, or compute it and store it.
 
+    ``name`` names the cache entries; ``title`` is the stage's Russian name
+    for progress messages.
+
     The result is written to a temporary folder first and renamed into place,
     so an interrupted run never leaves a half-written cache entry behind.
     Entries for other keys stay, so switching between data folders reuses them.
@@ -74,11 +78,11 @@ def cached_stage(
     entry = cache_dir / f"{name}-{key}"
     if (entry / ".complete").is_file():
         if verbose:
-            print(f"[{name}] результат взят из кэша ({entry.name})", file=sys.stderr)
+            print(f"{title}: результат взят из кэша ({entry.name})", file=sys.stderr)
         return result_type.load(entry)
 
     if verbose:
-        print(f"[{name}] вычисление…", file=sys.stderr)
+        print(f"{title}: вычисление…", file=sys.stderr)
     result = compute()
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=f".{name}-") as tmp:

@@ -21,3 +21,7 @@ ID_COLUMN = "id"
 PROFIT_COLUMN = "Прибыль"
 
 DATA_FILES = ("market_file.csv", "market_money.csv", "market_time.csv", "money.csv")
+
+# Probability of decline from which a customer gets offers: the lower edge of
+# the «средний» risk band. The model's confusion matrix is reported here too.
+OPERATING_THRESHOLD = 0.3

@@ -139,3 +139,20 @@ def format_number(value: float, decimals: int = 0) -> str:
 def format_percent(share: float, decimals: int = 1) -> str:
     """Format a share of 1 as a Russian percentage: 0.381 -> «38,1 %»."""
     return format_number(100 * share, decimals) + "\u00a0%"
+
+
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """Return the Russian noun form that agrees with ``count``: 1 клиент, 2 клиента, 5 клиентов.
+
+    The form follows the last two digits: 11–14 take ``many``; otherwise a
+    last digit of 1 takes ``one`` and 2–4 take ``few``.
+    """
+    last_two = abs(int(count)) % 100
+    last = last_two % 10
+    if 11 <= last_two <= 14:
+        return many
+    if last == 1:
+        return one
+    if 2 <= last <= 4:
+        return few
+    return many

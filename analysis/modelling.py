@@ -26,7 +26,7 @@ from analysis.model_summary import (
 from analysis.nested_cv import FINAL, HOLDOUT, build_splits, corrected_t_interval, run_splits
 from analysis.persistence import atomic_output, load_model, save_model
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = config.OPERATING_THRESHOLD
 
 METRICS_FILE = "metrics.json"
 SCORES_FILE = "scores.csv"

@@ -99,6 +99,7 @@ def run_pipeline(
 
     exploration = cached_stage(
         "eda",
+        "Исследовательский анализ",
         stage_key(dataset.data_hash, source_fingerprint(DATA_SOURCES + ("eda.py",))),
         lambda: explore(dataset),
         Exploration,
@@ -111,6 +112,7 @@ def run_pipeline(
     )
     model = cached_stage(
         "model",
+        "Подбор модели",
         model_key,
         lambda: fit_model(dataset, random_state=random_state, verbose=verbose),
         ModelResult,
@@ -121,6 +123,7 @@ def run_pipeline(
     shap_key = stage_key(model_key, source_fingerprint(EXPLAIN_SOURCES))
     explanation = cached_stage(
         "shap",
+        "Значения SHAP",
         shap_key,
         lambda: explain_out_of_fold(
             model.final_model, dataset.features, dataset.target, random_state=random_state, verbose=verbose

@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import config
+
 PROFIT_LABELS = ("низкая", "средняя", "высокая")
 RISK_LABELS = ("низкий", "средний", "высокий")
 
 # Default risk bands of the calibrated probability: below 0.3 decline is
 # unlikely; from 0.7 on it is at least twice as likely as no decline.
-DEFAULT_RISK_THRESHOLDS = (0.3, 0.7)
+DEFAULT_RISK_THRESHOLDS = (config.OPERATING_THRESHOLD, 0.7)
 # Default profit segments: terciles of the scored customers' profit.
 DEFAULT_PROFIT_QUANTILES = (1 / 3, 2 / 3)
 

@@ -30,9 +30,9 @@ def test_cached_stage_computes_once_per_key(tmp_path):
         calls.append(1)
         return Number(7)
 
-    first = cached_stage("demo", "key-a", compute, Number, cache_dir=tmp_path)
-    second = cached_stage("demo", "key-a", compute, Number, cache_dir=tmp_path)
-    third = cached_stage("demo", "key-b", compute, Number, cache_dir=tmp_path)
+    first = cached_stage("demo", "Проверка", "key-a", compute, Number, cache_dir=tmp_path)
+    second = cached_stage("demo", "Проверка", "key-a", compute, Number, cache_dir=tmp_path)
+    third = cached_stage("demo", "Проверка", "key-b", compute, Number, cache_dir=tmp_path)
 
     assert first == second == third == Number(7)
     assert len(calls) == 2
@@ -43,7 +43,7 @@ def test_cached_stage_failure_leaves_no_entry(tmp_path):
         raise RuntimeError("stage failed")
 
     with pytest.raises(RuntimeError):
-        cached_stage("demo", "key", compute, Number, cache_dir=tmp_path)
+        cached_stage("demo", "Проверка", "key", compute, Number, cache_dir=tmp_path)
 
     assert list(tmp_path.glob("demo-*")) == []
 
@@ -52,7 +52,7 @@ def test_cached_stage_ignores_incomplete_entry(tmp_path):
     (tmp_path / "demo-key").mkdir()
     (tmp_path / "demo-key" / "number.json").write_text("1")
 
-    result = cached_stage("demo", "key", lambda: Number(2), Number, cache_dir=tmp_path)
+    result = cached_stage("demo", "Проверка", "key", lambda: Number(2), Number, cache_dir=tmp_path)
 
     assert result == Number(2)
 

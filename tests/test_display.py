@@ -89,3 +89,13 @@ def test_chart_html_escapes_closing_script_tag():
 
     assert fragment.count("</script>") == 1
     assert "<script>alert" not in fragment
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(1, "клиент"), (2, "клиента"), (4, "клиента"), (5, "клиентов"), (11, "клиентов"), (12, "клиентов"),
+     (14, "клиентов"), (21, "клиент"), (22, "клиента"), (111, "клиентов"), (463, "клиента"), (1297, "клиентов"),
+     (0, "клиентов")],
+)
+def test_plural_agrees_with_count(count, expected):
+    assert display.plural(count, "клиент", "клиента", "клиентов") == expected

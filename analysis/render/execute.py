@@ -53,14 +53,11 @@ def execute_page(page: QmdPage, env: dict[str, str]) -> nbformat.NotebookNode:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(page.path.parent)}},
     )
-    saved_env = os.environ.copy()
-    os.environ.update(env)  # the kernel inherits this process's environment
     try:
-        client.execute()
+        # The kernel gets this process's environment plus ``env``; os.environ
+        # itself is left alone, so pages can run in parallel threads.
+        client.execute(env={**os.environ, **env})
     except CellExecutionError as error:
         message = _ANSI_ESCAPE.sub("", str(error))
         raise RenderError(f"Страница {page.path.name}: ячейка завершилась с ошибкой.\n{message}") from None
-    finally:
-        os.environ.clear()
-        os.environ.update(saved_env)
     return notebook

@@ -130,6 +130,7 @@ def render_page_html(page: QmdPage, page_path: Path, notebook: nbformat.Notebook
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="analysis.render (запасной сборщик без Quarto)">
 <title>{title} – {html.escape(project.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{css}">
 </head>
 <body>

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import glob
+import os
 import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -14,10 +16,11 @@ import nbformat
 
 from analysis import config
 from analysis.cache import files_fingerprint, source_fingerprint, stage_key
+from analysis.display import format_number
 from analysis.render.assets import ensure_vega_bundle
 from analysis.render.execute import execute_page
 from analysis.render.page import render_page_html
-from analysis.render.project import SiteProject, read_project
+from analysis.render.project import NavLink, SiteProject, read_project
 from analysis.render.qmd import parse_qmd
 
 FALLBACK_NOTICE = "Quarto не найден: сайт собирается запасным сборщиком (Jupyter-ядро и pandoc)."
@@ -38,7 +41,8 @@ def _executed_notebook(project: SiteProject, source: Path, key: str, env: dict[s
     nbformat.write(notebook, tmp)
     tmp.replace(cached)
     if verbose:
-        print(f"  {source}: выполнено за {time.perf_counter() - started:.1f} с", file=sys.stderr)
+        seconds = format_number(time.perf_counter() - started, 1)
+        print(f"  {source}: выполнено за {seconds} с", file=sys.stderr)
     return page, notebook
 
 
@@ -109,10 +113,16 @@ def render_site(
     with tempfile.TemporaryDirectory(dir=project.output_dir.parent, prefix=".site-") as tmp:
         site = Path(tmp) / "site"
         site.mkdir()
-        for link in project.pages:
+        def execute(link: NavLink):
             page_text = (project_dir / link.source).read_text(encoding="utf-8")
             key = stage_key(page_text, *common_key)
-            page, notebook = _executed_notebook(project, link.source, key, env, cache_dir, verbose)
+            return _executed_notebook(project, link.source, key, env, cache_dir, verbose)
+
+        # Each page runs in its own kernel process, so pages run side by side, one per core.
+        with ThreadPoolExecutor(max_workers=max(1, min(len(project.pages), os.cpu_count() or 1))) as pool:
+            executed = list(pool.map(execute, project.pages))
+
+        for link, (page, notebook) in zip(project.pages, executed):
             target = site / link.html_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(render_page_html(page, link.source, notebook, project), encoding="utf-8")
