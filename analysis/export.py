@@ -18,6 +18,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 _MAX_WIDTH = 60
+# Decimals kept for fractional numbers (probabilities, profit at stake): four
+# are more than a manager reads, and 16 float digits only clutter the CSV.
+_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,9 @@ def neutralise_formula(value: object) -> object:
 def _neutralised(offers: pd.DataFrame) -> pd.DataFrame:
     safe = offers.copy()
     for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
+        if pd.api.types.is_float_dtype(safe[column]):
+            safe[column] = safe[column].round(_DECIMALS)
+        elif not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_formula).astype(object)
     safe.columns = [neutralise_formula(str(column)) for column in safe.columns]
     return safe
@@ -111,7 +116,8 @@ def export_offers(offers: pd.DataFrame, out_dir: Path) -> ExportPaths:
     over the target, so a reader never sees a half-written file. Text cells
     that a spreadsheet would run as formulas are neutralised with
     `neutralise_formula`. The xlsx also stores every text with ``write_string``
-    and has formula conversion turned off. The xlsx has a styled, frozen header
+    and has formula conversion turned off. Fractional numbers are rounded to
+    four decimals in both files. The xlsx has a styled, frozen header
     row, an autofilter and column widths fitted to the text (at most 60
     characters). The CSV is UTF-8 with BOM, ``;``-separated, with decimal comma.
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis import config
+from analysis.feature_labels import FEATURE_LABELS  # noqa: F401  (re-exported for charts and reasons)
 from analysis.schema import MINUTES_COLUMN, MONEY_PERIODS, PERIOD_COLUMN, REVENUE_COLUMN, TIME_PERIODS
 
 CATEGORICAL_FEATURES: tuple[str, ...] = ("Тип сервиса", "Разрешить сообщать", "Популярная_категория")
@@ -37,27 +38,6 @@ NUMERIC_FEATURES: tuple[str, ...] = (
 )
 FEATURES: tuple[str, ...] = CATEGORICAL_FEATURES + NUMERIC_FEATURES
 
-# Short Russian labels for charts and plain-language reasons.
-FEATURE_LABELS: dict[str, str] = {
-    "Тип сервиса": "тип сервиса",
-    "Разрешить сообщать": "согласие на рассылку",
-    "Популярная_категория": "популярная категория",
-    "Маркет_актив_6_мес": "маркетинговых контактов в месяц за 6 месяцев",
-    "Маркет_актив_тек_мес": "маркетинговых контактов в текущем месяце",
-    "Длительность": "дней с регистрации",
-    "Акционные_покупки": "доля покупок по акции",
-    "Средний_просмотр_категорий_за_визит": "категорий за визит",
-    "Неоплаченные_продукты_штук_квартал": "неоплаченных товаров в корзине за квартал",
-    "Ошибка_сервиса": "сбоев сервиса",
-    "Страниц_за_визит": "страниц за визит",
-    "Выручка_препредыдущий_месяц": "выручка два месяца назад",
-    "Выручка_предыдущий_месяц": "выручка в прошлом месяце",
-    "Выручка_текущий_месяц": "выручка в текущем месяце",
-    "минут_предыдущий_месяц": "минут на сайте в прошлом месяце",
-    "минут_текущий_месяц": "минут на сайте в текущем месяце",
-    "Выручка_изменение": "изменение выручки за месяц",
-    "минут_изменение": "изменение минут на сайте за месяц",
-}
 
 
 def build_features(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

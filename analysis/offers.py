@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.explain import Explanation
+from analysis.features import FEATURE_LABELS
 from analysis.offer_rules import MESSAGING_CHANNELS, OFFER_RULES, OfferRule, rules_table
 from analysis.segments import Segments
 
@@ -19,6 +20,10 @@ PROFIT = "Прибыль"
 EXPECTED_LOSS = "Ожидаемая прибыль под угрозой"
 REASONS = "Причины"
 
+# Defaults of `build_offers`; the report's text quotes them.
+DEFAULT_N_DRIVERS = 3
+DEFAULT_MAX_OFFERS = 2
+
 
 def offer_columns(slot: int) -> dict[str, str]:
     """Return the export column names of offer number ``slot`` (1-based)."""
@@ -29,6 +34,21 @@ def offer_columns(slot: int) -> dict[str, str]:
         "reason": f"Причина предложения {slot}",
         "feature": f"Признак предложения {slot}",
     }
+
+
+def at_risk_ids(proba: pd.Series, segments: Segments) -> pd.Index:
+    """Return the ids whose probability reaches the lowest risk threshold of ``segments``."""
+    return proba.index[proba.to_numpy() >= segments.risk_thresholds[0]]
+
+
+def count_without_offer(proba: pd.Series, segments: Segments, offers: pd.DataFrame) -> int:
+    """Count the customers at risk who are not in the offers list.
+
+    Without a budget these are the customers none of whose top drivers fired
+    an offer rule (or who have no SHAP values). With a budget the count also
+    includes the customers cut by it.
+    """
+    return int((~at_risk_ids(proba, segments).isin(offers["id"])).sum())
 
 
 def _side_ok(feature_values: pd.DataFrame, reference: pd.DataFrame, rules: pd.DataFrame) -> np.ndarray:
@@ -90,8 +110,8 @@ def build_offers(
     segments: Segments,
     *,
     budget: int | None = None,
-    n_drivers: int = 3,
-    max_offers: int = 2,
+    n_drivers: int = DEFAULT_N_DRIVERS,
+    max_offers: int = DEFAULT_MAX_OFFERS,
     rules: tuple[OfferRule, ...] = OFFER_RULES,
 ) -> pd.DataFrame:
     """Build the ranked list of customers at risk with up to two offers each.
@@ -102,7 +122,7 @@ def build_offers(
     ``n_drivers`` largest absolute SHAP values and raises the risk (see
     `analysis.offer_rules`). Customers without consent to messages get
     on-site offers only. Customers at risk with no triggered offer are left
-    out. The list is sorted by expected profit at stake (probability ×
+    out (`count_without_offer` counts them). The list is sorted by expected profit at stake (probability ×
     profit), then by ``id``, and cut to ``budget`` customers.
 
     Vectorised over all customers; the reason phrases are built only for the
@@ -137,7 +157,8 @@ def build_offers(
         «Прибыль», «Ожидаемая прибыль под угрозой», «Сегмент», «Согласие на
         сообщения», «Популярная категория», «Тип сервиса», «Причины», then
         for each offer slot the columns of `offer_columns` (empty when the
-        customer has fewer offers).
+        customer has fewer offers). «Признак предложения» contains the feature's
+        Russian label from `FEATURE_LABELS`, not the column name.
     """
     if budget is not None and budget < 0:
         raise ValueError(f"budget must be a non-negative number of customers, got {budget}")
@@ -145,8 +166,7 @@ def build_offers(
     if missing:
         raise KeyError(f"customers table has no columns {sorted(missing)}")
 
-    ids = proba.index.intersection(explanation.values.index)
-    at_risk = ids[proba.loc[ids].to_numpy() >= segments.risk_thresholds[0]]
+    at_risk = at_risk_ids(proba, segments).intersection(explanation.values.index)
     expected_loss = proba.loc[at_risk] * profit.reindex(at_risk)
     ranked = (
         pd.DataFrame({"id": at_risk, "loss": expected_loss.to_numpy()})
@@ -217,5 +237,6 @@ def _offer_table(
         result[names["text"]] = picked["text"].where(has, "")
         keys = pd.MultiIndex.from_arrays([result["id"], feature.fillna("")])
         result[names["reason"]] = reason_by_feature.reindex(keys).fillna("").to_numpy()
-        result[names["feature"]] = feature.fillna("").to_numpy()
+        labels = picked["feature"].map(lambda name: FEATURE_LABELS.get(name, name))
+        result[names["feature"]] = np.where(has, labels, "")
     return result

@@ -10,13 +10,22 @@ from scipy.stats import norm
 
 from analysis.explain import Explanation, top_drivers
 from analysis.export import export_offers, neutralise_formula
-from analysis.features import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
+from analysis.features import CATEGORICAL_FEATURES, FEATURE_LABELS, FEATURES, NUMERIC_FEATURES
 from analysis.offer_rules import MESSAGING_CHANNELS, OFFER_RULES, rules_table
-from analysis.offers import EXPECTED_LOSS, build_offers, offer_columns
+from analysis.offers import (
+    DEFAULT_MAX_OFFERS,
+    DEFAULT_N_DRIVERS,
+    EXPECTED_LOSS,
+    PROBA,
+    build_offers,
+    count_without_offer,
+    offer_columns,
+)
 from analysis.power import assign_control_group, plan_control_group
 from analysis.segments import build_segments
 
 N_CUSTOMERS = 400
+FEATURE_BY_LABEL = {label: name for name, label in FEATURE_LABELS.items()}
 EVIL_LABELS = ("=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)", "<img src=x onerror=alert(1)>", "-5")
 
 
@@ -62,16 +71,16 @@ def test_build_offers_consent_follows_customers(inputs):
 def test_build_offers_trigger_among_top_raising_drivers(inputs):
     explanation = inputs[3]
     offers = _offers(inputs)
-    drivers = top_drivers(explanation.values.loc[offers["id"]], 3)
+    drivers = top_drivers(explanation.values.loc[offers["id"]], DEFAULT_N_DRIVERS)
     raising = set(zip(drivers.loc[drivers["shap_value"] > 0, "id"], drivers.loc[drivers["shap_value"] > 0, "feature"]))
     checked = 0
     for slot in (1, 2):
         names = offer_columns(slot)
         given = offers[offers[names["offer"]] != ""]
-        for customer, feature, reason, customer_reasons in zip(
+        for customer, label, reason, customer_reasons in zip(
             given["id"], given[names["feature"]], given[names["reason"]], given["Причины"]
         ):
-            assert (customer, feature) in raising
+            assert (customer, FEATURE_BY_LABEL[label]) in raising
             assert reason in customer_reasons.split("; ")
             assert reason.endswith("повышает риск")
             checked += 1
@@ -85,14 +94,24 @@ def test_build_offers_rule_side_of_median(inputs):
     for slot in (1, 2):
         names = offer_columns(slot)
         given = offers[offers[names["offer"]] != ""]
-        for customer, offer, feature in zip(given["id"], given[names["offer"]], given[names["feature"]]):
+        for customer, offer, label in zip(given["id"], given[names["offer"]], given[names["feature"]]):
+            feature = FEATURE_BY_LABEL[label]
             value = explanation.feature_values.loc[customer, feature]
             median = explanation.feature_values[feature].median()
             assert value > median if table[(offer, feature)] == "high" else value < median
 
 
+def test_build_offers_feature_column_has_labels(inputs):
+    offers = _offers(inputs)
+    for slot in (1, 2):
+        shown = set(offers[offer_columns(slot)["feature"]]) - {""}
+        assert shown
+        assert shown <= set(FEATURE_LABELS.values())
+
+
 def test_build_offers_at_most_two_distinct(inputs):
     offers = _offers(inputs)
+    assert DEFAULT_MAX_OFFERS == 2
     assert not any(column.startswith("Предложение 3") for column in offers.columns)
     both = offers[offers["Предложение 2"] != ""]
     assert (both["Предложение 1"] != both["Предложение 2"]).all()
@@ -110,6 +129,21 @@ def test_build_offers_only_customers_at_risk(inputs):
     proba, segments = inputs[0], inputs[4]
     offers = _offers(inputs)
     assert (proba.loc[offers["id"]] >= segments.risk_thresholds[0]).all()
+
+
+def test_count_without_offer_counts_left_out(inputs):
+    proba, segments = inputs[0], inputs[4]
+    offers = _offers(inputs)
+    at_risk = int((proba >= segments.risk_thresholds[0]).sum())
+    left_out = count_without_offer(proba, segments, offers)
+    assert left_out > 0
+    assert left_out == at_risk - len(offers)
+
+
+def test_count_without_offer_includes_budget_cut(inputs):
+    proba, segments = inputs[0], inputs[4]
+    full = count_without_offer(proba, segments, _offers(inputs))
+    assert count_without_offer(proba, segments, _offers(inputs, budget=10)) == full + len(_offers(inputs)) - 10
 
 
 @pytest.mark.parametrize("budget", [0, 1, 17, 10_000])
@@ -180,7 +214,18 @@ def test_export_offers_csv_round_trip_values(inputs, tmp_path):
     offers = _offers(inputs, budget=30)
     csv = pd.read_csv(export_offers(offers, tmp_path).csv, sep=";", decimal=",", encoding="utf-8-sig")
     assert list(csv["id"]) == list(offers["id"])
-    assert np.allclose(csv[EXPECTED_LOSS], offers[EXPECTED_LOSS])
+    assert np.allclose(csv[EXPECTED_LOSS], offers[EXPECTED_LOSS], atol=5e-5)
+
+
+def test_export_offers_rounds_probability_to_four_decimals(inputs, tmp_path):
+    offers = _offers(inputs, budget=30)
+    path = export_offers(offers, tmp_path).csv
+    text = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
+    numbers = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+    assert np.array_equal(numbers[PROBA], offers[PROBA].round(4))
+    for column in (PROBA, EXPECTED_LOSS):
+        decimals = text[column].str.split(",").str[1].str.len()
+        assert decimals.max() <= 4, column
 
 
 def test_export_offers_leaves_no_temporary_files(inputs, tmp_path):
