@@ -73,9 +73,8 @@ def escape(value: Any) -> str:
 def table_html(table: GT) -> str:
     """Return the table's HTML with Quarto's table processing turned off and a stable id.
 
-    great-tables gives each table a random id unless one is set; the id is
-    replaced by a hash of the table, so rebuilding an unchanged page gives the
-    same HTML.
+    great-tables gives each table a random id unless one is set. Here the id
+    is a hash of the table, so rebuilding an unchanged page gives the same HTML.
     """
     fragment = table.tab_options(quarto_disable_processing=True).as_raw_html()
     match = _GT_RANDOM_ID.match(fragment)
@@ -92,7 +91,7 @@ def show_table(table: GT) -> None:
 
 
 def _project_root(page_dir: Path) -> Path:
-    """Return the nearest folder above the page that holds `_quarto.yml`."""
+    """Return the nearest folder above the page that contains `_quarto.yml`."""
     for folder in (page_dir, *page_dir.parents):
         if (folder / "_quarto.yml").is_file():
             return folder
@@ -115,8 +114,8 @@ def chart_html(chart: alt.TopLevelMixin) -> str:
     spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True)
     chart_id = "vega-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
     options = {"actions": False, "renderer": "svg", "formatLocale": RU_FORMAT_LOCALE}
-    # Labels from the data may hold markup; as \u escapes inside the script they
-    # stay the same strings for vega but can never close the script element.
+    # Labels from the data may contain markup. Written as \u escapes, they are the
+    # same strings for vega but can never close the script element.
     spec_js = spec_json.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return (
         f'<div id="{chart_id}" class="altair-chart" style="width:100%"></div>\n'

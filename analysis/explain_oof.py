@@ -29,10 +29,10 @@ def explain_out_of_fold(
     its training rows (k-NN with distance weights gives each customer its own
     label back) would then be explained on memorised labels, so the reasons
     and offers would rest on in-sample outputs. Here the customers are split
-    into ``n_splits`` stratified folds; for each fold a clone of ``model``
+    into ``n_splits`` stratified folds. For each fold, a clone of ``model``
     (same estimator and hyperparameters, calibration included) is fitted on
-    the other folds and explained on this one with `explain_model`, which is
-    how the out-of-fold probabilities shown in the report are obtained too.
+    the other folds and explained on this one with `explain_model`. The
+    out-of-fold probabilities shown in the report come from the same idea.
 
     Returns
     -------

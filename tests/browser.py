@@ -1,4 +1,4 @@
-"""Open pages of a built site in headless Chromium and collect what a reader's browser sees."""
+"""Open pages of a built site in headless Chromium and record errors, requests and drawn charts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The scoring-path benchmark on 2 000 synthetic customers, and the targets check of `make bench`.
+"""The scoring-path benchmark on 2 000 synthetic customers, the SHAP stage and the targets check of `make bench`.
 
 These tests check the structure of the results, not timings.
 """
@@ -17,6 +17,7 @@ from analysis.modelling import MODEL_FILE, fit_model
 sys.path.insert(0, str(config.PROJECT_ROOT / "benchmarks"))
 
 import bench_scoring  # noqa: E402
+import bench_stages  # noqa: E402
 import harness  # noqa: E402
 import run_all  # noqa: E402
 
@@ -57,6 +58,41 @@ def test_scoring_benchmark_json(model_path: Path, tmp_path: Path) -> None:
     assert entry["peak_mb"] >= max(part["peak_mb"] for part in entry["parts"].values())
     assert 0 < entry["offers"] <= BUDGET
     assert entry["explained"] >= entry["offers"]
+
+
+def test_chunked_scores_match_score_customers(model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import scoring
+    from analysis.persistence import load_model
+
+    data_dir = bench_scoring.ensure_synthetic(2_000, tmp_path, timeout=300)
+    # 700 rows per chunk give three chunks, the last one shorter.
+    monkeypatch.setattr(scoring, "SCORING_CHUNK_ROWS", 700)
+    expected = scoring.score_customers(model_path, data_dir).set_index(config.ID_COLUMN).iloc[:, 0]
+    loaded = load_model(model_path)
+    features = scoring._model_features(load_dataset(data_dir, require_target=False).features, loaded.metadata)
+
+    proba = bench_scoring.score_in_chunks(loaded.model, features)
+
+    assert len(expected) == 2_000
+    assert proba.index.equals(expected.index)
+    assert proba.to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12)
+
+
+def test_shap_stage_explains_out_of_fold(model_path: Path, tmp_path: Path) -> None:
+    from analysis.explain import Explanation
+
+    meter = harness.Meter()
+    result = bench_stages.shap_values(
+        meter, str(config.DEFAULT_DATA_DIR), str(model_path), str(tmp_path / "explanation")
+    )
+    explanation = Explanation.load(tmp_path / "explanation")
+
+    assert set(meter.sections) == {"shap"}
+    assert result["settings"]["out_of_fold"] is True
+    assert result["settings"]["n_splits"] == 5
+    assert result["customers"] == len(load_dataset(config.DEFAULT_DATA_DIR).features)
+    # One base value per customer, because each fold's model has its own.
+    assert len(explanation.base_value) == result["customers"]
 
 
 def test_synthetic_data_reused(tmp_path: Path) -> None:

@@ -47,10 +47,10 @@ def test_other_data_site_uses_that_data(other_site):
 
 def test_other_data_site_escapes_html_labels(other_site):
     pages = [other_site / "index.html", *sorted((other_site / "chapters").glob("*.html"))]
-    shown = [page.name for page in pages if "&lt;img src=x onerror=alert(1)&gt;" in page.read_text(encoding="utf-8")]
+    pages_showing_label = [page.name for page in pages if "&lt;img src=x onerror=alert(1)&gt;" in page.read_text(encoding="utf-8")]
     for page in pages:
         assert "<img src=x" not in page.read_text(encoding="utf-8"), page.name
-    assert shown, "the hostile label should be shown as text somewhere"
+    assert pages_showing_label, "the hostile label should be shown as text somewhere"
 
 
 def test_other_data_site_runs_no_injected_script(other_site, browser):
