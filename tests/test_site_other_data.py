@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
+from analysis.errors import UnknownLabelWarning
 from analysis.pipeline import run_pipeline
 from analysis.render import render_site
 from analysis.synthetic import generate_store_data
@@ -32,7 +33,8 @@ def other_site(tmp_path_factory) -> Path:
         source = config.PROJECT_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
     cache = project / ".analysis-cache"
-    run_pipeline(data, project / "downloads", cache_dir=cache, verbose=0)
+    with pytest.warns(UnknownLabelWarning, match="onerror"):
+        run_pipeline(data, project / "downloads", cache_dir=cache, verbose=0)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(config.CACHE_DIR_ENV, str(cache))
