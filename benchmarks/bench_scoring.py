@@ -107,10 +107,29 @@ def offers_for_budget(model, features, proba, profit, customers, segments, *, bu
         batch = min(len(ranked) - explained, int(np.ceil(1.2 * (budget - len(offers)) / hit_rate)))
 
 
-def scoring_path(meter: Meter, model_path: str, data_dir: str, budget: int = BUDGET, random_state: int = 42) -> dict[str, Any]:
-    """Run the scoring path on one data folder, timing each part; a step for `harness.run_step`."""
+def score_in_chunks(model, features):
+    """Return the probability of decline of every row, predicted as `analysis.scoring.score_customers` does.
+
+    The checks and the ``predict_proba`` calls on chunks of
+    `analysis.scoring.SCORING_CHUNK_ROWS` rows are those of `score_customers`,
+    without its progress messages and its report of unseen categories.
+    """
+    import numpy as np
     import pandas as pd
 
+    from analysis.scoring import SCORING_CHUNK_ROWS
+
+    proba = np.empty(len(features))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+        for start in range(0, len(features), SCORING_CHUNK_ROWS):
+            stop = start + SCORING_CHUNK_ROWS
+            proba[start:stop] = model.predict_proba(features.iloc[start:stop])[:, 1]
+    return pd.Series(proba, index=features.index)
+
+
+def scoring_path(meter: Meter, model_path: str, data_dir: str, budget: int = BUDGET, random_state: int = 42) -> dict[str, Any]:
+    """Run the scoring path on one data folder, timing each part; a step for `harness.run_step`."""
     from analysis import config
     from analysis.cleaning import clean_data
     from analysis.features import build_features
@@ -132,12 +151,9 @@ def scoring_path(meter: Meter, model_path: str, data_dir: str, budget: int = BUD
         customers = cleaned.tables[MAIN_FILE].set_index(config.ID_COLUMN).sort_index()
         profit = cleaned.tables["money.csv"].set_index(config.ID_COLUMN)[config.PROFIT_COLUMN].sort_index()
 
-    # The same checks and call as analysis.scoring.score_customers.
     with meter.measure("score"):
         model_features = _model_features(features, loaded.metadata)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
-            proba = pd.Series(loaded.model.predict_proba(model_features)[:, 1], index=model_features.index)
+        proba = score_in_chunks(loaded.model, model_features)
 
     with meter.measure("segments"):
         segments = build_segments(proba, profit)

@@ -10,7 +10,9 @@ Every function here is a step for `harness.run_step`. The stages follow
 - ``final_fit``: `run_splits` on the all-customers split alone, which is how
   `fit_model` builds its final model: each candidate's grid search on all
   customers, the choice, and `CalibratedClassifierCV` of the chosen one;
-- ``shap``: `analysis.explain.explain_model` of the pipeline's final model;
+- ``shap``: `analysis.explain_oof.explain_out_of_fold` of the pipeline's final
+  model, as `run_pipeline` calls it: five clones of the final model, each
+  refitted without one fold of customers and explaining that fold;
 - ``segments_offers``: `build_segments` and `build_offers` on the out-of-fold scores;
 - ``render``: `analysis.render.render_site` with an empty page cache and the
   stage cache filled, as in `make report` after `python -m analysis run`.
@@ -35,7 +37,7 @@ STAGES = {
     "clean_features": "clean + features",
     "model_search": "model search (nested CV + hold-out)",
     "final_fit": "final fit + calibration",
-    "shap": "SHAP (all customers)",
+    "shap": "SHAP out of fold (all customers)",
     "segments_offers": "segments + offers",
     "render": "render (fallback renderer)",
 }
@@ -124,15 +126,19 @@ def final_fit(meter: Meter, data_dir: str, random_state: int = 42) -> dict[str, 
 
 
 def shap_values(meter: Meter, data_dir: str, model_path: str, explanation_dir: str, random_state: int = 42) -> dict[str, Any]:
-    """Explain the saved final model for every modelled customer and save the explanation."""
+    """Explain every modelled customer out of fold, as the pipeline does, and save the explanation.
+
+    The timed section includes refitting the saved final model on each
+    fold's training customers, because `explain_out_of_fold` does that too.
+    """
     from analysis.dataset import load_dataset
-    from analysis.explain import explain_model
+    from analysis.explain_oof import explain_out_of_fold
     from analysis.persistence import load_model
 
     dataset = load_dataset(data_dir)
     model = load_model(Path(model_path)).model
     with meter.measure("shap"):
-        explanation = explain_model(model, dataset.features, random_state=random_state)
+        explanation = explain_out_of_fold(model, dataset.features, dataset.target, random_state=random_state)
     explanation.save(Path(explanation_dir))
     return {"customers": len(explanation.values), "settings": explanation.settings}
 

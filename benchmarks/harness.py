@@ -131,6 +131,8 @@ def write_json_atomic(path: Path, data: Any) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(data, file, ensure_ascii=False, indent=2)
             file.write("\n")
+        # mkstemp creates the file readable by its owner only; results are for everyone.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
