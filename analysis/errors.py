@@ -122,3 +122,13 @@ class UnknownLabelWarning(DataQualityWarning):
 
 class ExtraColumnWarning(DataQualityWarning):
     """A column that the schema does not declare; it is dropped."""
+
+
+class DataFolderNotFoundError(AnalysisError):
+    """The data folder itself is missing or is a file."""
+
+    def __init__(self, data_dir: object) -> None:
+        super().__init__(
+            f"папка данных {data_dir} не найдена или это не папка. Укажите папку, в которой лежат "
+            "файлы market_file.csv, market_money.csv, market_time.csv и money.csv."
+        )

@@ -14,6 +14,7 @@ import pandera.pandas as pa
 from analysis import config
 from analysis.aliases import normalise_labels
 from analysis.errors import (
+    DataFolderNotFoundError,
     DataQualityWarning,
     DataValidationError,
     ExtraColumnWarning,
@@ -80,6 +81,8 @@ def validate_data(data_dir: str | Path, *, require_target: bool = True) -> Valid
 
     Raises
     ------
+    DataFolderNotFoundError
+        If ``data_dir`` is not a folder.
     DataValidationError
         With every problem found in all files: missing, empty or unreadable
         files, missing columns, non-numeric or out-of-range values, unknown
@@ -87,6 +90,8 @@ def validate_data(data_dir: str | Path, *, require_target: bool = True) -> Valid
         from some file.
     """
     data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataFolderNotFoundError(data_dir)
     problems: list[Problem] = []
     warnings: list[DataQualityWarning] = []
     tables: dict[str, pd.DataFrame] = {}

@@ -233,3 +233,20 @@ def test_validate_data_money_required_for_scoring(raw_data_dir):
         validate_data(raw_data_dir, require_target=False)
 
     assert caught.value.problems[0].file == "money.csv"
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_validate_cli_rejects_data_path_that_is_not_folder(tmp_path, kind):
+    target = tmp_path / "data"
+    if kind == "file":
+        target.write_text("id\n", encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "validate", "--data", str(target)],
+        capture_output=True, text=True, check=False,
+    )
+
+    assert result.returncode != 0
+    assert "папка данных" in result.stderr
+    assert str(target) in result.stderr
+    assert "Traceback" not in result.stderr
