@@ -188,7 +188,10 @@ def load_model(path: Path) -> LoadedModel:
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as error:  # skops raises zipfile, json and type errors on damaged files
-        raise ModelFileError(f"файл модели {path} повреждён или не является файлом skops: {error}") from error
+        raise ModelFileError(
+            f"файл модели {path} повреждён или не является файлом skops (подробности: {error}). "
+            "Возьмите model.skops из папки результатов `run` или запустите `run` заново."
+        ) from error
     unexpected = sorted(set(untrusted) - ALLOWED_UNTRUSTED_TYPES)
     if unexpected:
         raise ModelFileError(

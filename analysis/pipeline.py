@@ -8,7 +8,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import sklearn
 
 from analysis import config
 from analysis.cache import cached_stage, source_fingerprint, stage_key
@@ -107,8 +109,14 @@ def run_pipeline(
         verbose=verbose,
     )
 
+    # Library versions are part of the key: a new scikit-learn may fit differently.
     model_key = stage_key(
-        dataset.data_hash, source_fingerprint(DATA_SOURCES + MODEL_SOURCES), random_state
+        dataset.data_hash,
+        source_fingerprint(DATA_SOURCES + MODEL_SOURCES),
+        random_state,
+        sklearn.__version__,
+        np.__version__,
+        pd.__version__,
     )
     model = cached_stage(
         "model",

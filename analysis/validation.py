@@ -171,8 +171,10 @@ def _check_columns(
     if extra:
         warnings.append(
             ExtraColumnWarning(
-                f"{file}: столбцы {format_listed([f'«{c}»' for c in extra])} не описаны в схеме "
-                "и не используются. Если это нужные данные, добавьте их в analysis/schema.py; "
+                f"{file}: {'столбец' if len(extra) == 1 else 'столбцы'} "
+                f"{format_listed([f'«{c}»' for c in extra])} "
+                f"{'не описан в схеме и не используется' if len(extra) == 1 else 'не описаны в схеме и не используются'}. "
+                "Если это нужные данные, добавьте их в analysis/schema.py; "
                 "иначе предупреждение можно не учитывать."
             )
         )
