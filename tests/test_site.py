@@ -71,6 +71,10 @@ def test_site_offers_downloads(site):
     for name in ("offers.xlsx", "offers.csv"):
         assert (site / "downloads" / name).stat().st_size > 0
     assert 'href="downloads/offers.xlsx"' in (site / "index.html").read_text(encoding="utf-8")
+    segments_page = (site / "chapters" / "05-segments.html").read_text(encoding="utf-8")
+    for link in re.findall(r'href="(\.\./downloads/[^"]+)"', segments_page):
+        assert (site / "chapters" / link).resolve().is_file(), link
+    assert 'href="../downloads/offers.xlsx"' in segments_page
 
 
 @pytest.fixture(scope="session")
