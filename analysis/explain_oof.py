@@ -38,7 +38,7 @@ def explain_out_of_fold(
     -------
     Explanation
         Customers in ``features`` order. ``base_value`` is a Series by ``id``
-        because each fold's model has its own mean output; ``output`` holds
+        because each fold's model has its own mean output. ``output`` contains
         each customer's out-of-fold probability from its fold's model.
     """
     started = time.perf_counter()

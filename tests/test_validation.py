@@ -236,7 +236,7 @@ def test_validate_data_money_required_for_scoring(raw_data_dir):
 
 
 @pytest.mark.parametrize("kind", ["missing", "file"])
-def test_validate_cli_rejects_data_path_that_is_not_folder(tmp_path, kind):
+def test_validate_cli_rejects_non_folder(tmp_path, kind):
     target = tmp_path / "data"
     if kind == "file":
         target.write_text("id\n", encoding="utf-8")
