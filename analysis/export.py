@@ -75,7 +75,9 @@ def _number_format(column: str) -> str:
         return "0.00"
     if column in ("id", "Место"):
         return "0"
-    return "# ##0.00"
+    # "," is Excel's thousands-separator placeholder; Excel shows the reader's
+    # locale separator in its place (a space in a Russian Excel).
+    return "#,##0.00"
 
 
 def _write_xlsx(safe: pd.DataFrame, path: Path) -> None:
