@@ -98,8 +98,8 @@ def build_candidates(
     tuple of Candidate
         In the order of :data:`CANDIDATE_NAMES`.
     """
-    wanted = CANDIDATE_NAMES if names is None else tuple(names)
-    unknown = sorted(set(wanted) - set(CANDIDATE_NAMES))
+    requested = CANDIDATE_NAMES if names is None else tuple(names)
+    unknown = sorted(set(requested) - set(CANDIDATE_NAMES))
     if unknown:
         raise ValueError(f"Unknown candidate names {unknown}; expected some of {CANDIDATE_NAMES}.")
 
@@ -149,5 +149,5 @@ def build_candidates(
     return tuple(
         Candidate(name=name, label=specs[name][0], pipeline=specs[name][1], param_grid=specs[name][2])
         for name in CANDIDATE_NAMES
-        if name in wanted
+        if name in requested
     )

@@ -195,13 +195,13 @@ def fit_model(
     Returns
     -------
     ModelResult
-        ``metrics`` contains ``roc_auc`` (mean over outer folds), ``roc_auc_std``,
-        ``roc_auc_ci95`` (corrected resampled t-interval), ``pr_auc``
-        (average precision), ``brier`` (means over outer folds), ``ece``
-        (per repeat on pooled outer predictions, averaged), ``holdout_roc_auc``,
-        the same four for the prior baseline with prefix ``baseline_``,
-        ``model``, ``model_label``, ``model_reason``, ``model_params``,
-        ``n_customers``, ``n_excluded`` and the settings.
+        ``metrics`` contains the means over outer folds ``roc_auc``, ``pr_auc``
+        (average precision) and ``brier``, with ``roc_auc_std`` and
+        ``roc_auc_ci95`` (corrected resampled t-interval). ``ece`` is computed
+        per repeat on pooled outer predictions and averaged. It also contains
+        ``holdout_roc_auc``, the same four for the prior baseline with prefix
+        ``baseline_``, ``model``, ``model_label``, ``model_reason``,
+        ``model_params``, ``n_customers``, ``n_excluded`` and the settings.
     """
     X, y, ids = _modelling_data(dataset)
     categorical = [name for name in X.columns if name in CATEGORICAL_FEATURES]

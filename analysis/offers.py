@@ -36,6 +36,18 @@ def offer_columns(slot: int) -> dict[str, str]:
     }
 
 
+def assigned_offers(offers: pd.DataFrame, max_offers: int = DEFAULT_MAX_OFFERS) -> pd.DataFrame:
+    """Return one row per offer given, with ``id``, «Предложение» and «Канал», from the offers list."""
+    slots = [
+        offers[["id", offer_columns(slot)["offer"], offer_columns(slot)["channel"]]].set_axis(
+            ["id", "Предложение", "Канал"], axis=1
+        )
+        for slot in range(1, max_offers + 1)
+    ]
+    assigned = pd.concat(slots, ignore_index=True)
+    return assigned[assigned["Предложение"] != ""].reset_index(drop=True)
+
+
 def at_risk_ids(proba: pd.Series, segments: Segments) -> pd.Index:
     """Return the ids whose probability reaches the lowest risk threshold of ``segments``."""
     return proba.index[proba.to_numpy() >= segments.risk_thresholds[0]]

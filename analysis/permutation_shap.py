@@ -56,9 +56,9 @@ def permutation_shap_values(
     ``values.sum(axis=1) + base_value == output``. One antithetic pair is
     exact for models with at most pairwise interactions.
 
-    shap's explainers call the model once per customer; here the hybrid rows
-    of many customers go into one call, which matters for calibrated
-    pipelines whose per-call overhead is large.
+    shap's explainers call the model once per customer. Here the hybrid rows
+    of many customers go into one call, because a calibrated pipeline has a
+    large overhead per call.
 
     Parameters
     ----------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.display import escape, format_number, plural
-from analysis.offers import offer_columns
+from analysis.offers import assigned_offers
 from analysis.segment_profiles import DEFAULT_PROMO_THRESHOLD, PROMO_FEATURE, focus_groups, profile_group
 from analysis.segments import Segments
 
@@ -24,11 +24,10 @@ def _dative_customers(count: int) -> str:
     return f"{format_number(count)} {plural(count, 'клиенту', 'клиентам', 'клиентам')}"
 
 
-def _offers_given(offers: pd.DataFrame, members: pd.Series) -> tuple[int, pd.Series]:
+def _count_offers(offers: pd.DataFrame, members: pd.Series) -> tuple[int, pd.Series]:
     """Count the group's customers in the offer list and how often each offer was given to them."""
     chosen = offers[offers["id"].isin(members[members].index)]
-    names = pd.concat([chosen[offer_columns(slot)["offer"]] for slot in (1, 2)])
-    return len(chosen), names[names != ""].value_counts()
+    return len(chosen), assigned_offers(chosen)["Предложение"].value_counts()
 
 
 def _in_list_phrase(count: int) -> str:
@@ -43,16 +42,16 @@ def _valuable_item(features: pd.DataFrame, members: pd.Series, offers: pd.DataFr
         return title + "В этой группе (высокая прибыль и высокий риск) нет ни одного клиента."
 
     profile = profile_group(features, members)
-    n_listed, given = _offers_given(offers, members)
+    n_listed, offer_counts = _count_offers(offers, members)
     item = (
         f"{title}В группе {customers_phrase(int(members.sum()))}. Сильнее всего группа отличается признаком "
         f"«{escape(profile['Признак'].iloc[0])}»: {format_number(profile['В группе'].iloc[0], 2)} "
         f"против {format_number(profile['У остальных'].iloc[0], 2)} у остальных. Это главный кандидат "
         f"на удержание: {_in_list_phrase(n_listed)}"
     )
-    if len(given):
-        count = int(given.iloc[0])
-        item += f", чаще всего назначено «{escape(given.index[0])}» ({customers_phrase(count)})."
+    if len(offer_counts):
+        count = int(offer_counts.iloc[0])
+        item += f", чаще всего назначено «{escape(offer_counts.index[0])}» ({customers_phrase(count)})."
     else:
         item += "."
     return item
@@ -68,8 +67,8 @@ def _promo_item(segments: Segments, features: pd.DataFrame, members: pd.Series, 
         )
 
     profile = profile_group(features, members)
-    n_listed, given = _offers_given(offers, members)
-    loyalty = int(given.get(LOYALTY_OFFER, 0))
+    n_listed, offer_counts = _count_offers(offers, members)
+    loyalty = int(offer_counts.get(LOYALTY_OFFER, 0))
     mean_proba = segments.assignment.loc[members[members].index, "proba"].mean()
     return (
         f"{title}В группе {customers_phrase(int(members.sum()))}. Доля покупок по акции в группе — "

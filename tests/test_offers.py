@@ -76,9 +76,9 @@ def test_build_offers_trigger_among_top_raising_drivers(inputs):
     checked = 0
     for slot in (1, 2):
         names = offer_columns(slot)
-        given = offers[offers[names["offer"]] != ""]
+        with_offer = offers[offers[names["offer"]] != ""]
         for customer, label, reason, customer_reasons in zip(
-            given["id"], given[names["feature"]], given[names["reason"]], given["Причины"]
+            with_offer["id"], with_offer[names["feature"]], with_offer[names["reason"]], with_offer["Причины"]
         ):
             assert (customer, FEATURE_BY_LABEL[label]) in raising
             assert reason in customer_reasons.split("; ")
@@ -93,8 +93,8 @@ def test_build_offers_rule_side_of_median(inputs):
     table = rules_table().drop_duplicates(["offer", "feature"]).set_index(["offer", "feature"])["side"]
     for slot in (1, 2):
         names = offer_columns(slot)
-        given = offers[offers[names["offer"]] != ""]
-        for customer, offer, label in zip(given["id"], given[names["offer"]], given[names["feature"]]):
+        with_offer = offers[offers[names["offer"]] != ""]
+        for customer, offer, label in zip(with_offer["id"], with_offer[names["offer"]], with_offer[names["feature"]]):
             feature = FEATURE_BY_LABEL[label]
             value = explanation.feature_values.loc[customer, feature]
             median = explanation.feature_values[feature].median()
@@ -104,9 +104,9 @@ def test_build_offers_rule_side_of_median(inputs):
 def test_build_offers_feature_column_has_labels(inputs):
     offers = _offers(inputs)
     for slot in (1, 2):
-        shown = set(offers[offer_columns(slot)["feature"]]) - {""}
-        assert shown
-        assert shown <= set(FEATURE_LABELS.values())
+        exported_labels = set(offers[offer_columns(slot)["feature"]]) - {""}
+        assert exported_labels
+        assert exported_labels <= set(FEATURE_LABELS.values())
 
 
 def test_build_offers_at_most_two_distinct(inputs):
@@ -258,3 +258,21 @@ def test_assign_control_group_size_and_seed():
     first = assign_control_group(ids, 30, random_state=1)
     assert first.sum() == 30
     pd.testing.assert_series_equal(first, assign_control_group(ids, 30, random_state=1))
+
+
+def test_assigned_offers_one_row_per_offer():
+    offers = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "Предложение 1": ["Баллы", "Витрина"],
+            "Канал 1": ["push", "сайт"],
+            "Предложение 2": ["Витрина", ""],
+            "Канал 2": ["сайт", ""],
+        }
+    )
+
+    assigned = assigned_offers(offers)
+
+    assert assigned["id"].tolist() == [1, 2, 1]
+    assert assigned["Предложение"].tolist() == ["Баллы", "Витрина", "Витрина"]
+    assert assigned["Канал"].tolist() == ["push", "сайт", "сайт"]
