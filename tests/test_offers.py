@@ -17,6 +17,7 @@ from analysis.offers import (
     DEFAULT_N_DRIVERS,
     EXPECTED_LOSS,
     PROBA,
+    assigned_offers,
     build_offers,
     count_without_offer,
     offer_columns,

@@ -29,6 +29,7 @@ def _inputs(proba_values: np.ndarray, listed: int):
     for slot in (1, 2):
         names = offer_columns(slot)
         offers[names["offer"]] = LOYALTY_OFFER if slot == 1 else ""
+        offers[names["channel"]] = "сайт" if slot == 1 else ""
     return segments, features, offers
 
 
